@@ -22,7 +22,15 @@ from PySide6.QtGui import (
     QPixmap,
 )
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionHeader,
+    QWidget,
+)
 
 from desktop.resources import resource_path
 
@@ -48,12 +56,43 @@ def accent() -> QColor:
     return ACCENT_DARK if is_dark() else ACCENT
 
 
+class TagDeskStyle(QProxyStyle):
+    """Fusion, with every column header's sort arrow pointing the way its rows run:
+    ▲ ascending (oldest, smallest, A first), ▼ descending (newest first).
+
+    Qt hands an ascending sort to the style as `SortDown`, and Fusion on Linux draws that
+    as ▼ (elsewhere as ▲): the audit log, newest first, showed ▲ over its time column.
+    """
+
+    NAME = "tagdesk"
+
+    def __init__(self, base: QStyle) -> None:
+        super().__init__(base)      # the base lives on inside this style
+        self.setObjectName(self.NAME)
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow \
+                and isinstance(option, QStyleOptionHeader):
+            sort = option.sortIndicator
+            if sort == QStyleOptionHeader.SortIndicator.None_:
+                return
+            ascending = sort == QStyleOptionHeader.SortIndicator.SortDown
+            arrow = (QStyle.PrimitiveElement.PE_IndicatorArrowUp if ascending
+                     else QStyle.PrimitiveElement.PE_IndicatorArrowDown)
+            self.baseStyle().drawPrimitive(arrow, option, painter, widget)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_style(app: QApplication) -> None:
-    """Fusion, the scheme-following palette, fonts and the style sheet; follows scheme changes.
-    The style is set only when it is not Fusion already (Qt's default on Linux): setting it
-    again deletes the style every widget was polished with."""
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    """Fusion (as `TagDeskStyle`), the scheme-following palette, fonts and the style sheet;
+    follows scheme changes. The style is set once: the Fusion style already in use (Qt's
+    default on Linux) becomes its base, so the style the widgets were polished with lives on."""
+    if app.findChild(QStyle, TagDeskStyle.NAME) is None:
+        current = app.style()
+        base = current if current.name().lower() == "fusion" else QStyleFactory.create("Fusion")
+        app.setStyle(TagDeskStyle(base))
     app.setFont(ui_font(app.font()))
     _apply_palette(app)
     hints = app.styleHints()

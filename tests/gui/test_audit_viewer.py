@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from pypinyin import lazy_pinyin
 from PySide6.QtCore import QDateTime, QPoint, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.cli import main
@@ -39,7 +39,7 @@ from desktop.ui.audit_model import ROW_SORT_KEYS, BatchColumn, RowColumn, time_t
 from desktop.ui.audit_viewer import AuditViewer, RevertDialog
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
-from desktop.ui.style import ui_font
+from desktop.ui.style import apply_style, ui_font
 
 pytestmark = pytest.mark.gui
 
@@ -788,6 +788,67 @@ def test_sorts_given_up_for_a_newer_one_stop_reading_instead_of_sorting_to_the_e
     assert sorted(read_to_the_end) == ["sorted_first_page operator", "sorted_ids operator"]
     assert list(model.ids) == list(journal_query.sorted_ids(
         journal_context.cache, model.journal_filter, "operator", True))
+
+
+@pytest.fixture
+def app_style(qapp: Any) -> Iterator[None]:
+    """The app's look (style, font, palette, style sheet) as `tagdesk` applies it."""
+    font, palette = qapp.font(), qapp.palette()
+    apply_style(qapp)
+    yield
+    qapp.styleHints().colorSchemeChanged.disconnect()
+    qapp.setStyleSheet("")
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+
+
+def _header_image(qtbot: Any, view: Any) -> QImage:
+    qtbot.wait(50)
+    return view.horizontalHeader().grab().toImage()
+
+
+def _own_pixels_mean_y(image: QImage, other: QImage, view: Any, section: int) -> float:
+    """Mean height of the pixels of `section` drawn darker in `image` than in `other`: where
+    `image`'s sort arrow lies beyond the other arrow."""
+    header = view.horizontalHeader()
+    left = header.sectionViewportPosition(section)
+    ys = [y for x in range(left, left + header.sectionSize(section))
+          for y in range(image.height())
+          if other.pixelColor(x, y).lightness() - image.pixelColor(x, y).lightness() > 40]
+    assert ys, "the sort arrow did not change"
+    return sum(ys) / len(ys)
+
+
+def _points_down(image: QImage, other: QImage, view: Any, section: int) -> bool:
+    """True when `image`'s sort arrow is ▼ and `other`'s ▲: ▼ beyond ▲ is its top corners."""
+    return (_own_pixels_mean_y(image, other, view, section)
+            < _own_pixels_mean_y(other, image, view, section))
+
+
+def test_the_time_header_s_arrow_points_down_while_the_newest_come_first(
+    qtbot: Any, app_style: None, viewer: AuditViewer
+) -> None:
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    model, view = viewer.rows_model, viewer.rows_view
+    assert model.order == (RowColumn.TIME, Qt.SortOrder.DescendingOrder)
+    ids = list(model.ids)
+    assert ids == sorted(ids, reverse=True) != sorted(ids)             # newest first
+    newest_first = _header_image(qtbot, view)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        _click_header(qtbot, view, RowColumn.TIME)
+    assert list(model.ids) == sorted(ids)                               # oldest first
+    assert _points_down(newest_first, _header_image(qtbot, view), view, RowColumn.TIME)
+
+    with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
+        viewer.batches_button.click()
+    lines, view = viewer.batches_model, viewer.batches_view
+    assert [line.last_ts for line in lines.lines] == sorted(
+        (line.last_ts for line in lines.lines), reverse=True)
+    newest_first = _header_image(qtbot, view)
+    _click_header(qtbot, view, BatchColumn.LAST)
+    assert [line.last_ts for line in lines.lines] == sorted(line.last_ts for line in lines.lines)
+    assert _points_down(newest_first, _header_image(qtbot, view), view, BatchColumn.LAST)
 
 
 def test_a_click_on_a_batches_header_sorts_the_loaded_lines(
