@@ -23,11 +23,13 @@ ORDER_SQL = {
     "corp_name": "SELECT r.id FROM relation r LEFT JOIN customer c"
                  " ON c.external_userid = r.external_userid ORDER BY c.corp_name, r.id",
     "owner": "SELECT r.id FROM relation r LEFT JOIN member m ON m.userid = r.userid"
-             " ORDER BY m.name_sort, r.userid, r.id",
+             " LEFT JOIN customer c ON c.external_userid = r.external_userid"
+             " ORDER BY m.name_sort, r.userid, c.name_sort, r.id",
     "remark": "SELECT id FROM relation ORDER BY remark, id",
     "state": "SELECT id FROM relation ORDER BY state, id",
 }
-"""The sort orders `relation_ids` offers (a whitelist: never interpolate user text)."""
+"""The sort orders `relation_ids` offers (a whitelist: never interpolate user text). One
+owner's customers follow one another by name, as the name order sorts them."""
 
 ROW_SEPARATOR = "\x00"  # never part of a folded text (`search_text.FIELDS`)
 _DEAD_TAGS = (  # dead(pk): linked tags that are deleted, in a deleted group or unknown

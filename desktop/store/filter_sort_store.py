@@ -10,7 +10,8 @@ transaction as the order was built, and read only at that version, so it can nev
 - by name, the customers' sort keys (`customer_names_version`, moved by triggers when a
   customer is added, removed or its sort key changes: every rename, cache migration 23);
 - by owner, the members' sort keys themselves: a CRC of every member's userid and key (a
-  few hundred rows, which a sync writes again each time even when nothing changed).
+  few hundred rows, which a sync writes again each time even when nothing changed), and
+  the customers' sort keys, which order one owner's customers (as by name).
 
 A row of another version (stale) or one that fails its checksum (damaged) is ignored and
 the order is built from SQL.
@@ -46,7 +47,8 @@ def version(conn: sqlite3.Connection, order_by: str) -> str | None:
         crc = 0
         for userid, key in conn.execute("SELECT userid, name_sort FROM member ORDER BY userid"):
             crc = zlib.crc32(f"{userid}\x1f{key}\x1e".encode(), crc)
-        names = f"m{crc:08x}"
+        customers = _meta(conn, CUSTOMER_NAMES_KEY)
+        names = f"m{crc:08x}:{customers}" if customers else ""
     return f"{relation_set}:{names}" if relation_set and names else None
 
 

@@ -38,7 +38,7 @@ ORDER_TERMS = {
     "createtime": ("r.createtime", "r.id"),
     "name": ("c.name_sort", "r.id"),
     "corp_name": ("c.corp_name", "r.id"),
-    "owner": ("m.name_sort", "r.userid", "r.id"),
+    "owner": ("m.name_sort", "r.userid", "c.name_sort", "r.id"),
     "remark": ("r.remark", "r.id"),
     "state": ("r.state", "r.id"),
 }
@@ -206,8 +206,9 @@ def ordered(conn: sqlite3.Connection, plan: Plan, order_by: str, descending: boo
     where = query.where(plan)
     terms = ORDER_TERMS[order_by]
     direction = " DESC" if descending else ""
-    sql = ("SELECT r.id" + _from(query, where, customers=terms[0].startswith("c."),
-                                 members=terms[0].startswith("m."))
+    sql = ("SELECT r.id" + _from(query, where,
+                                 customers=any(t.startswith("c.") for t in terms),
+                                 members=any(t.startswith("m.") for t in terms))
            + " ORDER BY " + ", ".join(term + direction for term in terms))
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

@@ -35,11 +35,13 @@ from desktop.domain.filter import (
     UnknownOwnerError,
     UnknownTagError,
     parse,
+    resolve,
     to_text,
 )
 from desktop.domain.sort_key import person_sort_key
-from desktop.store import filter_index, sort_keys
+from desktop.store import filter_index, filter_sql, sort_keys
 from desktop.store.db import Cache
+from desktop.store.filter_catalogue import load_catalogue
 from desktop.store.filter_engine import ORDER_COLUMNS, FilterCount, FilterEngine
 
 GROUPS = [("g1", "客户等级", 0), ("g2", "复购", 0), ("g3", "行业类型", 0), ("g4", "意向", 0),
@@ -392,7 +394,8 @@ def _sort_key(order_by: str, r: Relation, data: Dataset) -> tuple[object, ...]:
         "createtime": (r.createtime,), "name": (person_sort_key(data.customers[r.customer][0]),),
         "corp_name": (data.customers[r.customer][1],), "remark": (r.remark,),
         "state": (r.state,), "owner": (names.get(r.owner) is not None,
-                                       person_sort_key(names.get(r.owner, "")), r.owner),
+                                       person_sort_key(names.get(r.owner, "")), r.owner,
+                                       person_sort_key(data.customers[r.customer][0])),
     }[order_by]
     return (*key, r.id)
 
@@ -400,7 +403,7 @@ def _sort_key(order_by: str, r: Relation, data: Dataset) -> tuple[object, ...]:
 @pytest.mark.parametrize("order_by", ORDER_COLUMNS)
 @pytest.mark.parametrize("text", ["", "高意向 | owner:lisi"])
 def test_relation_ids_are_ordered(
-    order_by: str, text: str, engine: FilterEngine, dataset: Dataset
+    order_by: str, text: str, engine: FilterEngine, cache: Cache, dataset: Dataset
 ) -> None:
     wanted = expected_ids(text, dataset)
     rows = sorted((r for r in dataset.relations if r.id in wanted),
@@ -409,6 +412,9 @@ def test_relation_ids_are_ordered(
     assert engine.relation_ids(text, order_by=order_by, descending=False) == ascending
     assert engine.relation_ids(text, order_by=order_by) == ascending[::-1]
     assert engine.relation_ids(text, order_by, False, limit=5) == ascending[:5]
+    conn = cache.connection()        # as SQL answers a cold engine
+    plan = resolve(parse(text), load_catalogue(conn), UTC)
+    assert filter_sql.ordered(conn, plan, order_by, False, None) == ascending
 
 
 def test_order_by_is_a_whitelist(engine: FilterEngine) -> None:

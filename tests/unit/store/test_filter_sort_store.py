@@ -143,6 +143,9 @@ CHANGES: dict[str, tuple[str, Callable[[sqlite3.Connection], object]]] = {
         "INSERT INTO member SELECT * FROM kept",
         "UPDATE member SET name_sort = 'a' WHERE userid = (SELECT max(userid) FROM member)",
         "DROP TABLE temp.kept")]),
+    "a customer renamed, by owner": ("owner", lambda tx: tx.execute(
+        "UPDATE customer SET name = '阿阿', name_sort = ? WHERE external_userid ="
+        " (SELECT max(external_userid) FROM customer)", (sort_keys._sort_key("阿阿"),))),
     "a relation given to another owner": ("owner", lambda tx: tx.execute(
         "UPDATE relation SET userid = (SELECT min(userid) FROM member)"
         " WHERE id = (SELECT max(id) FROM relation)")),
