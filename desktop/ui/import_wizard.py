@@ -335,6 +335,8 @@ class ImportWizard(QDialog):
         self.only_valid.toggled.connect(self._update_import)
         self.pilot = PilotBox(self.context.workspace.profile.pilot_size, self)
         options = QFormLayout()
+        options.setFieldGrowthPolicy(   # the pilot box as wide as its text, as the check box
+            QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         options.addRow(self.only_valid)
         options.addRow(self.pilot.label, self.pilot)
         self.back_button = back = QPushButton()

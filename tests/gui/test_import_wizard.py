@@ -199,6 +199,7 @@ def test_a_clean_file_s_summary_preview_and_pilot_read_one_under_another(
         assert label.height() <= label.heightForWidth(label.width()) + 8, label.text()
     assert top(wizard.preview) - bottom(wizard.summary) < 24
     assert top(wizard.pilot) - bottom(wizard.preview) < 24
+    assert wizard.pilot.width() <= wizard.pilot.sizeHint().width()    # not the page's width
     assert top(wizard.close_button) - bottom(wizard.import_button) < 40    # buttons below
     assert "exclusive" not in wizard.preview.text()     # no "0 left out for exclusive tags"
 
