@@ -12,6 +12,31 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_modifier_held(qapp: Any) -> None:
+    """Each GUI test starts with no modifier key held. QTest releases a modifier key in an
+    event that still carries it (`keyClick(…, Ctrl | Shift)` ends on a Shift release marked
+    Shift), and Qt takes each key event's modifiers as the keyboard's: the next test found
+    Shift held, so its `selectRow` extended a selection from no anchor and selected nothing,
+    and the toggle of those customers never wrote. The held keys are released here."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    held = qapp.keyboardModifiers()
+    if held == Qt.KeyboardModifier.NoModifier:
+        return
+    receiver = QWidget()        # hidden: the release changes nothing but the modifiers
+    for modifier, key in ((Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Shift),
+                          (Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Control),
+                          (Qt.KeyboardModifier.AltModifier, Qt.Key.Key_Alt),
+                          (Qt.KeyboardModifier.MetaModifier, Qt.Key.Key_Meta)):
+        if held & modifier:
+            held &= ~modifier
+            QTest.keyRelease(receiver, key, held)
+    receiver.deleteLater()
+
+
 @pytest.fixture
 def gui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"

@@ -51,6 +51,7 @@ pytestmark = pytest.mark.gui
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 PLAIN = Qt.KeyboardModifier.NoModifier
 
 
@@ -589,7 +590,7 @@ def test_undo_and_redo_say_what_they_undid_and_redid(
     assert tag not in _sandbox_tags(synced_context, sandbox, rid)
     assert window.status.currentMessage() == "Undone: add VIP to 1 customer(s)"
     with qtbot.waitSignal(synced_context.changed, timeout=20000):
-        window.redo_action.trigger()
+        qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL | SHIFT)
     assert tag in _sandbox_tags(synced_context, sandbox, rid)
     assert window.status.currentMessage() == "Redone: add VIP to 1 customer(s)"
     translations = Translations()
@@ -601,6 +602,20 @@ def test_undo_and_redo_say_what_they_undid_and_redid(
         assert window.status.currentMessage() == "已撤销：为 1 位客户添加 VIP"
     finally:
         translations.uninstall()
+
+
+def test_a_test_after_a_ctrl_shift_key_click_finds_no_modifier_held_and_selects_a_row(
+        qtbot: Any, window: MainWindow) -> None:
+    """Run after the test above (its Ctrl+Shift+Z on the table), this test found Shift
+    still held: `selectRow(2)` selected nothing, and the toggle that followed wrote nothing
+    (tests/gui/conftest.py `_no_modifier_held`)."""
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.keyboardModifiers() == PLAIN
+    window.table.selectRow(2)
+    assert window.table.selected_rows() == [2]
+    qtbot.keyClick(window.table, Qt.Key.Key_Z, CTRL | SHIFT)   # QTest still leaves Shift
+    assert QApplication.keyboardModifiers() == SHIFT            # held: the fixture is needed
 
 
 def test_a_toggle_on_tens_of_thousands_says_its_count_with_thousands_separators(
