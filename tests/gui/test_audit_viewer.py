@@ -40,6 +40,7 @@ from desktop.ui.audit_viewer import AuditViewer, RevertDialog
 from desktop.ui.batch_progress import BatchProgressPanel
 from desktop.ui.i18n import CHINESE, ENGLISH, Translations
 from desktop.ui.style import apply_style, ui_font
+from tests.gui.qt_items import sort_arrow_points_down
 
 pytestmark = pytest.mark.gui
 
@@ -807,24 +808,6 @@ def _header_image(qtbot: Any, view: Any) -> QImage:
     return view.horizontalHeader().grab().toImage()
 
 
-def _own_pixels_mean_y(image: QImage, other: QImage, view: Any, section: int) -> float:
-    """Mean height of the pixels of `section` drawn darker in `image` than in `other`: where
-    `image`'s sort arrow lies beyond the other arrow."""
-    header = view.horizontalHeader()
-    left = header.sectionViewportPosition(section)
-    ys = [y for x in range(left, left + header.sectionSize(section))
-          for y in range(image.height())
-          if other.pixelColor(x, y).lightness() - image.pixelColor(x, y).lightness() > 40]
-    assert ys, "the sort arrow did not change"
-    return sum(ys) / len(ys)
-
-
-def _points_down(image: QImage, other: QImage, view: Any, section: int) -> bool:
-    """True when `image`'s sort arrow is ▼ and `other`'s ▲: ▼ beyond ▲ is its top corners."""
-    return (_own_pixels_mean_y(image, other, view, section)
-            < _own_pixels_mean_y(other, image, view, section))
-
-
 def test_the_time_header_s_arrow_points_down_while_the_newest_come_first(
     qtbot: Any, app_style: None, viewer: AuditViewer
 ) -> None:
@@ -838,7 +821,8 @@ def test_the_time_header_s_arrow_points_down_while_the_newest_come_first(
     with qtbot.waitSignal(model.loaded, timeout=10000):
         _click_header(qtbot, view, RowColumn.TIME)
     assert list(model.ids) == sorted(ids)                               # oldest first
-    assert _points_down(newest_first, _header_image(qtbot, view), view, RowColumn.TIME)
+    assert sort_arrow_points_down(newest_first, _header_image(qtbot, view),
+                                  view.horizontalHeader(), RowColumn.TIME)
 
     with qtbot.waitSignal(viewer.batches_model.loaded, timeout=10000):
         viewer.batches_button.click()
@@ -848,7 +832,8 @@ def test_the_time_header_s_arrow_points_down_while_the_newest_come_first(
     newest_first = _header_image(qtbot, view)
     _click_header(qtbot, view, BatchColumn.LAST)
     assert [line.last_ts for line in lines.lines] == sorted(line.last_ts for line in lines.lines)
-    assert _points_down(newest_first, _header_image(qtbot, view), view, BatchColumn.LAST)
+    assert sort_arrow_points_down(newest_first, _header_image(qtbot, view),
+                                  view.horizontalHeader(), BatchColumn.LAST)
 
 
 def test_a_click_on_a_batches_header_sorts_the_loaded_lines(

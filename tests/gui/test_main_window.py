@@ -45,7 +45,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.pane_splitter import PANE_MIN_WIDTHS
 from desktop.ui.settings import KEY_SPLITTER, KEY_TABLE_HEADER, Settings
 from tests.gui.conftest import open_main_window
-from tests.gui.qt_items import laid_out_lines
+from tests.gui.qt_items import laid_out_lines, sort_arrow_points_down
 
 pytestmark = pytest.mark.gui
 
@@ -1064,6 +1064,31 @@ def test_clicking_a_column_header_sorts_by_it(qtbot: Any, window: MainWindow,
     _click_header(qtbot, window, Column.OWNER)
     assert (window.model.query.order_by, window.model.query.descending) == ("owner", True)
     assert window.table.horizontalHeader().sortIndicatorSection() == Column.OWNER
+
+
+def test_the_sort_arrow_points_up_from_a_to_z_and_down_from_z_to_a(
+        qtbot: Any, qapp: Any, window: MainWindow) -> None:
+    """The main table's header arrow drew ▲ over a descending sort (added time, newest
+    first, when the window opens), as Fusion on Linux draws Qt's ascending as ▼."""
+    from desktop.ui import style
+
+    font, palette = qapp.font(), qapp.palette()
+    style.apply_style(qapp)
+    try:
+        header = window.table.horizontalHeader()
+        _click_header(qtbot, window, Column.OWNER)
+        assert window.model.query.descending is False
+        qtbot.wait(50)
+        a_to_z = header.grab().toImage()
+        _click_header(qtbot, window, Column.OWNER)
+        assert window.model.query.descending is True
+        qtbot.wait(50)
+        assert sort_arrow_points_down(header.grab().toImage(), a_to_z, header, Column.OWNER)
+    finally:
+        qapp.styleHints().colorSchemeChanged.disconnect()
+        qapp.setStyleSheet("")
+        qapp.setFont(font)
+        qapp.setPalette(palette)
 
 
 def test_headers_stay_clickable_after_restoring_a_saved_state(
