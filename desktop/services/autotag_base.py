@@ -10,7 +10,7 @@ from desktop.domain.autotag.learner import Learner
 from desktop.resources import resource_path
 
 BASE_MODEL = "autotag/base_model.json"   # the file load_base_model reads (for the builder)
-BASE_MODEL_FORMAT = 2
+BASE_MODEL_FORMAT = 3
 
 
 @cache

@@ -1,5 +1,5 @@
 """Train the bundled base model (resources/autotag/base_model.json) on TagDesk's own labelled
-development sets: dev, dev2 … dev49 and fresh, never held-out nor the unseen sets, which
+development sets: dev, dev2 … dev54 and fresh, never held-out nor the unseen sets, which
 stay for scoring. Deterministic: the same data and code give the same file. Run it after
 changing those sets, the intent packs or the learner's features; a unit test checks the file
 names the current data sets and packs (tests/unit/services/test_autotag_base.py).
@@ -23,7 +23,7 @@ from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT  # noqa:
 from desktop.services.autotag_packs import load_intent_packs  # noqa: E402
 from tests.bench.bench_autotag import DATA, load, load_tags  # noqa: E402
 
-TRAINING_SETS = ("dev.jsonl", *(f"dev{n}.jsonl" for n in range(2, 50)), "fresh.jsonl")
+TRAINING_SETS = ("dev.jsonl", *(f"dev{n}.jsonl" for n in range(2, 55)), "fresh.jsonl")
 
 
 PACKS = ROOT / "resources" / "autotag" / "intent_packs.json"

@@ -425,14 +425,15 @@ class Learner:
                        self._based)
 
     def to_dict(self, digits: int = 3) -> dict[str, object]:
-        """The learner as plain data (weights rounded to `digits` and written as whole
-        numbers of that unit, which is shorter in JSON than the decimals: -12 for -0.012;
-        features whose weights all round to zero left out), for `from_dict`."""
+        """The learner as plain data, for `from_dict`: each feature's weights rounded to
+        `digits`, written as whole numbers of that unit (-12 for -0.012) joined by commas in
+        one string, a zero as nothing ("12,,-3": a third of the weights are zero, and JSON
+        spends more on lists of numbers); features whose weights all round to zero left out."""
         kept = {}
         for name, row in self._model.weights.items():
             rounded = [round(w * 10 ** digits) for w in row]
             if any(rounded):
-                kept[name] = rounded
+                kept[name] = ",".join(str(w) if w else "" for w in rounded)
         return {"tags": list(self._model.tags), "bias": [round(b, 6) for b in self._model.bias],
                 "weights": kept, "weight_digits": digits,
                 "combination": {tag: list(w) for tag, w in self._combination.items()},
@@ -442,12 +443,20 @@ class Learner:
     def from_dict(cls, data: Mapping[str, Any]) -> Learner:
         tags = tuple(data["tags"])
         scale = 10 ** int(data.get("weight_digits", 0))  # older data: the weights as decimals
-        model = _Linear(tags, {name: [w / scale for w in row] for name, row in data["weights"].items()},
+        model = _Linear(tags, {name: [w / scale for w in _row(row)]
+                               for name, row in data["weights"].items()},
                         [float(b) for b in data["bias"]])
         combination = {tag: tuple(float(w) for w in weights)
                        for tag, weights in data["combination"].items()}
         return cls(model, combination, {tag: float(t) for tag, t in data["thresholds"].items()},
                    tuple(data["based"]))
+
+
+def _row(written: str | Sequence[float]) -> list[float]:
+    """A feature's weights as `to_dict` writes them, or as a list (older files)."""
+    if isinstance(written, str):
+        return [int(w) if w else 0 for w in written.split(",")]
+    return list(written)
 
 
 def _combine(weights: Sequence[float], row: tuple[float, float]) -> float:

@@ -19,6 +19,7 @@ from desktop.domain.autotag.base import (
     train_base,
 )
 from desktop.domain.autotag.learner import NEGATED_PREFIX, RULE_PREFIX, Learner
+from desktop.services.autotag_base import load_base_model
 from desktop.services.autotag_packs import load_intent_packs
 
 # The base's own tag set: named as the packs are.
@@ -133,18 +134,38 @@ def test_the_base_model_survives_its_file_form(base: Learner) -> None:
 
 
 
-def test_the_file_form_writes_weights_as_whole_thousandths_and_reads_older_decimals(
+def _weights(row: str) -> list[int]:
+    return [int(w) if w else 0 for w in row.split(",")]
+
+
+def test_the_file_form_writes_weights_as_whole_thousandths_zeros_as_nothing(
         base: Learner) -> None:
     data = base.to_dict()
     weights = data["weights"]
     assert isinstance(weights, dict) and data["weight_digits"] == 3
-    assert all(isinstance(w, int) for row in weights.values() for w in row)
-    older = {**data, "weights": {name: [w / 1000 for w in row] for name, row in weights.items()}}
-    del older["weight_digits"]
+    assert all(isinstance(row, str) and len(row.split(",")) == len(base.tags)
+               for row in weights.values())
+    bundled = load_base_model().to_dict()["weights"]
+    assert isinstance(bundled, dict)
+    assert any("" in row.split(",") for row in bundled.values())
+    assert not any("0" in row.split(",") for row in (*weights.values(), *bundled.values()))
+
+
+def test_the_file_form_reads_older_lists_of_thousandths_and_of_decimals(base: Learner) -> None:
+    data = base.to_dict()
+    weights = data["weights"]
+    assert isinstance(weights, dict)
+    lists = {**data, "weights": {name: _weights(row) for name, row in weights.items()}}
+    decimals = {**data, "weights": {name: [w / 1000 for w in _weights(row)]
+                                    for name, row in weights.items()}}
+    del decimals["weight_digits"]
     tagger = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=Learner.from_dict(data))
-    reread = AutoTagger.build(USER_TAGS, packs=load_intent_packs(), base=Learner.from_dict(older))
-    for text in ("这价买了要吃土", "快递到哪了", "谢谢"):
-        assert tagger.suggest(text) == reread.suggest(text)
+    for older in (lists, decimals):
+        reread = AutoTagger.build(USER_TAGS, packs=load_intent_packs(),
+                                  base=Learner.from_dict(older))
+        for text in ("这价买了要吃土", "快递到哪了", "谢谢"):
+            assert tagger.suggest(text) == reread.suggest(text)
+
 
 def test_a_message_the_base_is_sure_states_no_intent_gets_none_of_its_tags() -> None:
     """A delay waved away among thanks and praise: the rules find a delivery phrase, and the
@@ -178,6 +199,7 @@ def test_the_no_intent_gate_learns_from_the_messages_without_their_rule_blind_co
     alone: dict[str, Any] = gate.to_dict()
     column = model["tags"].index(NO_INTENT)
     assert model["bias"][column] == alone["bias"][0]
-    assert {name: row[column] for name, row in model["weights"].items() if row[column]} == {
-        name: row[0] for name, row in alone["weights"].items()}
+    assert {name: _weights(row)[column] for name, row in model["weights"].items()
+            if _weights(row)[column]} == {
+        name: _weights(row)[0] for name, row in alone["weights"].items()}
     assert model["combination"][NO_INTENT] == alone["combination"][NO_INTENT]
