@@ -1,15 +1,16 @@
-"""Reading the bundled base model (`resources/autotag/base_model.json`, built by
-tests/bench/build_autotag_base.py) for the auto-tagger."""
+"""Reading the bundled base model (`resources/autotag/base_model.json.gz`, gzipped JSON built
+by tests/bench/build_autotag_base.py) for the auto-tagger."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import cache
 
 from desktop.domain.autotag.learner import Learner
 from desktop.resources import resource_path
 
-BASE_MODEL = "autotag/base_model.json"   # the file load_base_model reads (for the builder)
+BASE_MODEL = "autotag/base_model.json.gz"   # the file load_base_model reads (for the builder)
 BASE_MODEL_FORMAT = 3
 
 
@@ -17,5 +18,5 @@ BASE_MODEL_FORMAT = 3
 def load_base_model() -> Learner:
     """The base model: a learner whose tags are the intent packs' names."""
     # a literal path, so the installer's check sees that the bundle must hold it
-    data = json.loads(resource_path("autotag/base_model.json").read_text(encoding="utf-8"))
+    data = json.loads(gzip.decompress(resource_path("autotag/base_model.json.gz").read_bytes()))
     return Learner.from_dict(data["model"])

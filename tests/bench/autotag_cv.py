@@ -61,7 +61,7 @@ ROUNDS = (
     Round("10", "e74e7918a6c3a448d26a460d83e4ce9e20689be4", _sets(range(42, 44))),
     Round("11", "c99d17346e12177d89122d7c0540909c08484899", _sets(range(44, 47))),
     Round("12", "1c7d80c2edfbebc5c2f77fe23fab0c4465a96d6c", _sets(range(47, 50))),
-    Round("13", "b92757c289966dd97d4b5e2c0d3e65a373c8b8f3", _sets(range(50, 55))),
+    Round("13", "b92757c289966dd97d4b5e2c0d3e65a373c8b8f3", _sets(range(50, 91))),
 )
 # Written before the third round: the first tuning set and the check set written after its
 # thresholds (in the order tests/bench/build_autotag_base.py trains on: dev first, fresh last).

@@ -1,5 +1,5 @@
-"""Train the bundled base model (resources/autotag/base_model.json) on TagDesk's own labelled
-development sets: dev, dev2 … dev54 and fresh, never held-out nor the unseen sets, which
+"""Train the bundled base model (resources/autotag/base_model.json.gz) on TagDesk's own labelled
+development sets: dev, dev2 … dev90 and fresh, never held-out nor the unseen sets, which
 stay for scoring. Deterministic: the same data and code give the same file. Run it after
 changing those sets, the intent packs or the learner's features; a unit test checks the file
 names the current data sets and packs (tests/unit/services/test_autotag_base.py).
@@ -8,6 +8,7 @@ Usage: .venv/bin/python tests/bench/build_autotag_base.py
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import sys
@@ -23,7 +24,7 @@ from desktop.services.autotag_base import BASE_MODEL, BASE_MODEL_FORMAT  # noqa:
 from desktop.services.autotag_packs import load_intent_packs  # noqa: E402
 from tests.bench.bench_autotag import DATA, load, load_tags  # noqa: E402
 
-TRAINING_SETS = ("dev.jsonl", *(f"dev{n}.jsonl" for n in range(2, 55)), "fresh.jsonl")
+TRAINING_SETS = ("dev.jsonl", *(f"dev{n}.jsonl" for n in range(2, 91)), "fresh.jsonl")
 
 
 PACKS = ROOT / "resources" / "autotag" / "intent_packs.json"
@@ -48,9 +49,10 @@ def main() -> int:
             "packs": packs_digest(),
             "model": base.to_dict()}
     path = ROOT / "resources" / BASE_MODEL
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
-    print(f"{path.relative_to(ROOT)}: {len(messages)} messages, {path.stat().st_size:,} bytes,"
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    print(f"{path.relative_to(ROOT)}: {len(messages)} messages, {path.stat().st_size:,} bytes"
+          f" ({len(text.encode('utf-8')):,} unzipped),"
           f" {time.perf_counter() - started:.1f} s")
     return 0
 

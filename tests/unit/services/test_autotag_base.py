@@ -3,6 +3,7 @@ packs, and read back as a learner."""
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import json
 
@@ -20,7 +21,7 @@ SCORING_SETS = ("heldout.jsonl", "unseen.jsonl", "unseen2.jsonl", "unseen3.jsonl
 
 
 def test_the_base_model_was_built_from_the_current_development_sets() -> None:
-    data = json.loads(resource_path(BASE_MODEL).read_text(encoding="utf-8"))
+    data = json.loads(gzip.decompress(resource_path(BASE_MODEL).read_bytes()))
     assert data["format"] == BASE_MODEL_FORMAT
     assert data["trained_on"] == {name: digest(name) for name in TRAINING_SETS}, (
         "a development set changed: run tests/bench/build_autotag_base.py")
@@ -37,7 +38,7 @@ def test_the_base_model_s_tags_are_packs_and_no_intent() -> None:
 
 
 def test_the_builder_writes_the_file_the_app_reads() -> None:
-    assert resource_path(BASE_MODEL).name == "base_model.json"
+    assert resource_path(BASE_MODEL).name == "base_model.json.gz"
     assert inspect.getsource(load_base_model).count(f'"{BASE_MODEL}"') == 1
 
 
