@@ -11,9 +11,11 @@ busy machine); the process quits right after that paint. Rounds alternate, in th
 the cache as the last `prepare()` left it (the filters' relation -> customer map stored), the
 same cache without the stored map (as before it was stored), the app reading every page of
 the cache's journal (`--journal` rows, a million by default) before its window as it did
-before that read moved after the first paint, and a baseline process that imports Qt and
-paints an empty table (what any Qt window costs). Also the filter counted by plain SQL on a
-fresh connection. Prints numbers; asserts nothing.
+before that read moved after the first paint, a copy of the cache made before its journal
+rows were added (a second profile, prepared alike: what the journal's rows cost the first
+paint), and a baseline process that imports Qt and paints an empty table (what any Qt
+window costs). Also the filter counted by plain SQL on a fresh connection. Prints numbers;
+asserts nothing.
 
 `--child` is the app process itself: `desktop.cli.main` with an event filter that prints the
 time of that first paint and quits.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 LAST_FILTER = "高意向 -已流失 added<2025-06-30"
 PROFILE = "bench"
+NO_JOURNAL = "bench-nojournal"     # the same cache without the journal's rows
 TIMEOUT_S = 120.0
 PAINTED = "first-paint"
 CHECK_FIRST = "--check-journal-first"
@@ -144,13 +148,15 @@ def add_journal(cache: Any, rows: int) -> None:
                 tag_name=name, group_name=group, before="[]", after=f'["{tag_id}"]',
                 ts=start + i * 365 * 86400 / rows)
 
-    with cache.write() as tx:
-        journal.append(tx, entries())
+    if rows:
+        with cache.write() as tx:
+            journal.append(tx, entries())
 
 
 def prepare_home(home: Path, customers: int, seed: int, journal_rows: int,
                  ) -> tuple[Path, dict[str, str], dict[tuple[str, str], int]]:
-    """A home with one synced profile of `customers`, its secret and its last filter."""
+    """A home with a synced profile of `customers` and `journal_rows`, and NO_JOURNAL, a copy
+    of its cache made before the journal's rows were added; their secrets, their last filter."""
     from bench_filter import build
 
     from desktop.services import secrets
@@ -166,21 +172,24 @@ def prepare_home(home: Path, customers: int, seed: int, journal_rows: int,
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed app has its bytecode compiled
     os.environ.update(env)
     store = ProfileStore(home)
-    store.add(Profile(name=PROFILE, corp_id="bench", api_base="http://127.0.0.1:9/",
-                      userid="bench"))
-    secrets.store_secret(PROFILE, "bench", "not-used")
+    settings = Settings(home)
+    for name in (PROFILE, NO_JOURNAL):
+        store.add(Profile(name=name, corp_id="bench", api_base="http://127.0.0.1:9/",
+                          userid="bench"))
+        secrets.store_secret(name, "bench", "not-used")
+        settings.set_last_filter(name, LAST_FILTER)
     path = store.cache_path(PROFILE)
     pks = build(path, customers, seed)
-    with Cache(path) as cache:
-        with cache.write() as tx:
-            cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
-        add_journal(cache, journal_rows)
-        engine = FilterEngine(cache)
-        engine.prepare()  # as the GUI's worker leaves it
-        engine.sign_texts()  # and its task after a sync
-    settings = Settings(home)
+    with Cache(path) as cache, cache.write() as tx:
+        cache.set_meta(tx, LAST_SYNC_KEY, str(time.time()))
+    shutil.copyfile(path, store.cache_path(NO_JOURNAL))     # closed: no -wal file beside it
+    for name, rows in ((PROFILE, journal_rows), (NO_JOURNAL, 0)):
+        with Cache(store.cache_path(name)) as cache:
+            add_journal(cache, rows)
+            engine = FilterEngine(cache)
+            engine.prepare()  # as the GUI's worker leaves it
+            engine.sign_texts()  # and its task after a sync
     settings.last_profile = PROFILE
-    settings.set_last_filter(PROFILE, LAST_FILTER)
     settings.sync()
     return path, env, pks
 
@@ -222,17 +231,19 @@ def main() -> int:
         app = [sys.executable, str(Path(__file__).resolve()), "--child",
                "--profile", PROFILE, "--no-crash-dialog"]
         empty = [sys.executable, str(Path(__file__).resolve()), "--empty-table"]
-        commands = {"stored": app, "none": app, "checked": [*app, CHECK_FIRST], "empty": empty}
+        bare = [*app[:3], "--profile", NO_JOURNAL, *app[5:]]
+        commands = {"stored": app, "none": app, "checked": [*app, CHECK_FIRST],
+                    "no journal": bare, "empty": empty}
         times: dict[str, list[float]] = {kind: [] for kind in commands}
         cpus: dict[str, list[float]] = {kind: [] for kind in times}
-        for command in (app, empty):  # untimed: writes the bytecode, as installing does
+        for command in (app, bare, empty):  # untimed: writes the bytecode, as installing does
             painted_after(command, env)
         loads: list[float] = []
         shown = ""
         for _ in range(args.rounds):
             for kind in times:
                 loads.append(os.getloadavg()[0])
-                if kind != "empty":
+                if kind in ("stored", "none", "checked"):
                     set_stored(kind != "none")
                 seconds, cpu, what = painted_after(commands[kind], env)
                 times[kind].append(seconds)
@@ -249,6 +260,7 @@ def main() -> int:
     labels = {"stored": "the app, the filters' map stored by prepare()",
               "none": "the app, no stored map (as before it was stored)",
               "checked": "the app, journal read before the window (before)",
+              "no journal": "the app on the same cache without journal rows",
               "empty": "baseline: a process painting an empty Qt table"}
     for kind, label in labels.items():
         runs = sorted(times[kind])
