@@ -42,6 +42,23 @@ def window(qtbot: Any, synced_context: Any, sandbox: Any) -> Any:
     synced_context.wait_idle()
 
 
+COMPLAINTS = ("我要投诉，上次的问题到现在还没解决", "你们客服太差了，我要投诉")
+
+
+def _import_complaints(qtbot: Any, window: AutoTagReviewWindow, path: Path) -> None:
+    """Two unmistakable complaints from each of three customers: the demo corp's chats hold
+    only 上次的问题还没解决, an after-sales question the bundled model may not read as one."""
+    rows = window.context.cache.query(
+        "SELECT external_userid, userid FROM relation ORDER BY id LIMIT 3")
+    lines = [{"time": 1780000000 + n, "userid": row["userid"],
+              "external_userid": row["external_userid"], "direction": "in", "text": text}
+             for n, (row, text) in enumerate((r, t) for r in rows for t in COMPLAINTS)]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                    encoding="utf-8")
+    with qtbot.waitSignal(window.chatsImported, timeout=WAIT_MS):
+        window.import_chats(path)
+
+
 def _simulate(qtbot: Any, window: AutoTagReviewWindow) -> Any:
     with qtbot.waitSignal(window.simulated, timeout=WAIT_MS) as done:
         window.simulate_button.click()
@@ -501,8 +518,9 @@ def test_accept_all_shown_accepts_the_rest_and_keeps_the_rows_rejected_before(
 
 
 def test_the_tag_box_widens_to_show_each_tag_whole_after_a_simulation(
-        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any) -> None:
+        qtbot: Any, window: AutoTagReviewWindow, synced_context: Any, tmp_path: Path) -> None:
     autotag_keywords.save(synced_context.cache, {"OPS-售后:投诉处理中": ["没解决", "投诉"]})
+    _import_complaints(qtbot, window, tmp_path / "complaints.jsonl")
     window.show()                        # shown first, with only 所有标签 in the box
     qtbot.waitExposed(window)
     _simulate(qtbot, window)
@@ -816,9 +834,10 @@ def app_style(qapp: Any) -> Any:
 @pytest.mark.parametrize("language", [ENGLISH, CHINESE])
 def test_the_table_fits_its_columns_at_1100_pixels_without_scrolling_sideways(
         qtbot: Any, app_style: Any, window: AutoTagReviewWindow, synced_context: Any,
-        language: str) -> None:
+        language: str, tmp_path: Path) -> None:
     autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
                                                  "OPS-售后:投诉处理中": ["没解决", "投诉"]})
+    _import_complaints(qtbot, window, tmp_path / "complaints.jsonl")
     translations = Translations()
     try:
         translations.install(language)
@@ -869,6 +888,7 @@ def test_the_table_keeps_six_rows_after_a_preview_a_start_and_an_import_s_report
         ("OPS-售后", ("满意", "需上门", "投诉处理中", "待回访"))) for name in names}
     autotag_keywords.save(synced_context.cache, {"高意向": ["报价单", "采购", "试用", "演示"],
                                                  **one_word_each})
+    _import_complaints(qtbot, window, tmp_path / "complaints.jsonl")
     window.show()
     qtbot.waitExposed(window)
     window.resize(*size)
