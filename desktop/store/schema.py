@@ -583,6 +583,106 @@ MIGRATIONS: list[str] = [
         WHEN NEW.sig IS NOT NULL AND NEW.folded IS NOT NULL
     BEGIN UPDATE relation_search SET sig = NULL WHERE relation_id = NEW.relation_id; END;
     """,
+    # 27: the customers' and relations' keys are unique indexes of their own (customer_key,
+    # relation_key), not constraints of their tables, so a first sync (`DirectWrite`) drops
+    # them with the tables' other indexes while it inserts and builds each once, sorted, before
+    # its commit. The tables are made again with the same columns, rows, ids and rowids; their
+    # triggers and indexes go with them and are made again as they were.
+    """
+    CREATE TEMP TABLE customer_copy AS SELECT rowid AS row_id, * FROM customer;
+    CREATE TEMP TABLE relation_copy AS SELECT * FROM relation;
+    DROP TABLE relation;
+    DROP TABLE customer;
+    CREATE TABLE customer (
+        external_userid TEXT,
+        name            TEXT NOT NULL DEFAULT '',
+        type            INTEGER NOT NULL DEFAULT 1,
+        gender          INTEGER NOT NULL DEFAULT 0,
+        corp_name       TEXT NOT NULL DEFAULT '',
+        corp_full_name  TEXT NOT NULL DEFAULT '',
+        position        TEXT NOT NULL DEFAULT '',
+        unionid         TEXT NOT NULL DEFAULT '',
+        name_sort       TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO customer (rowid, external_userid, name, type, gender, corp_name,
+                          corp_full_name, position, unionid, name_sort)
+        SELECT row_id, external_userid, name, type, gender, corp_name, corp_full_name,
+               position, unionid, name_sort FROM temp.customer_copy;
+    CREATE UNIQUE INDEX customer_key ON customer(external_userid);
+    CREATE INDEX customer_by_unionid ON customer(unionid) WHERE unionid <> '';
+    CREATE INDEX customer_by_name_sort ON customer(name_sort);
+    CREATE TABLE relation (
+        id               INTEGER PRIMARY KEY,   -- stable local key: (userid, external_userid)
+        external_userid  TEXT NOT NULL REFERENCES customer(external_userid),
+        userid           TEXT NOT NULL,
+        remark           TEXT NOT NULL DEFAULT '',
+        description      TEXT NOT NULL DEFAULT '',
+        createtime       INTEGER NOT NULL DEFAULT 0,
+        add_way          INTEGER NOT NULL DEFAULT 0,
+        state            TEXT NOT NULL DEFAULT '',
+        oper_userid      TEXT NOT NULL DEFAULT '',
+        remark_corp_name TEXT NOT NULL DEFAULT '',
+        remark_mobiles   TEXT NOT NULL DEFAULT '[]',  -- JSON array
+        tag_count        INTEGER NOT NULL DEFAULT 0,
+        sync_sig         INTEGER
+    );
+    INSERT INTO relation (id, external_userid, userid, remark, description, createtime,
+                          add_way, state, oper_userid, remark_corp_name, remark_mobiles,
+                          tag_count, sync_sig)
+        SELECT id, external_userid, userid, remark, description, createtime, add_way, state,
+               oper_userid, remark_corp_name, remark_mobiles, tag_count, sync_sig
+        FROM temp.relation_copy;
+    CREATE UNIQUE INDEX relation_key ON relation(external_userid, userid);
+    CREATE INDEX relation_by_owner ON relation(userid);
+    CREATE INDEX relation_by_createtime ON relation(createtime);
+    CREATE INDEX relation_by_state ON relation(state);
+    CREATE INDEX relation_by_tag_count ON relation(tag_count);
+    DROP TABLE temp.customer_copy;
+    DROP TABLE temp.relation_copy;
+    CREATE TRIGGER customer_names_insert AFTER INSERT ON customer
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    CREATE TRIGGER customer_names_delete AFTER DELETE ON customer
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    CREATE TRIGGER customer_names_update AFTER UPDATE OF external_userid, name_sort ON customer
+        WHEN OLD.external_userid IS NOT NEW.external_userid OR OLD.name_sort IS NOT NEW.name_sort
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'customer_names_version'; END;
+    CREATE TRIGGER relation_search_customer_insert AFTER INSERT ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN
+            (SELECT id FROM relation WHERE external_userid = NEW.external_userid);
+    END;
+    CREATE TRIGGER relation_search_customer_update AFTER UPDATE OF external_userid, name,
+        corp_name, corp_full_name ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN (SELECT id FROM relation
+            WHERE external_userid IN (OLD.external_userid, NEW.external_userid));
+    END;
+    CREATE TRIGGER relation_search_customer_delete AFTER DELETE ON customer
+    BEGIN
+        UPDATE relation_search SET folded = NULL WHERE relation_id IN
+            (SELECT id FROM relation WHERE external_userid = OLD.external_userid);
+    END;
+    CREATE TRIGGER relation_search_insert AFTER INSERT ON relation
+    BEGIN INSERT OR REPLACE INTO relation_search (relation_id) VALUES (NEW.id); END;
+    CREATE TRIGGER relation_search_update AFTER UPDATE OF id, external_userid, remark,
+        description, remark_corp_name, remark_mobiles ON relation
+    BEGIN
+        DELETE FROM relation_search WHERE relation_id = OLD.id;
+        INSERT OR REPLACE INTO relation_search (relation_id) VALUES (NEW.id);
+    END;
+    CREATE TRIGGER relation_search_delete AFTER DELETE ON relation
+    BEGIN DELETE FROM relation_search WHERE relation_id = OLD.id; END;
+    CREATE TRIGGER relation_set_insert AFTER INSERT ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TRIGGER relation_set_delete AFTER DELETE ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TRIGGER relation_set_update AFTER UPDATE OF id, external_userid, userid, createtime
+        ON relation
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    CREATE TRIGGER relation_set_state AFTER UPDATE OF state ON relation
+        WHEN OLD.state IS NOT NEW.state
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'relation_set_version'; END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -40,6 +40,43 @@ def test_an_older_cache_is_upgraded_and_keeps_its_data(tmp_path: Path, version: 
         assert cache.get_meta("last_sync_at") == "123"
 
 
+def test_an_upgraded_cache_keeps_its_customers_and_relations_under_keys_of_their_own(
+        tmp_path: Path) -> None:
+    """Schema 27 makes the customers' and relations' tables again with their keys as unique
+    indexes: rows, relation ids and customer rowids are kept, the keys still refuse a
+    duplicate and the tables' triggers still fire."""
+    path = tmp_path / "old.sqlite"
+    conn = cache_at_version(path, 26)
+    conn.execute("INSERT INTO customer (rowid, external_userid, name, unionid) VALUES"
+                 " (7, 'wm1', '张三', 'un1'), (9, 'wm2', '李四', '')")
+    conn.execute("INSERT INTO relation (id, external_userid, userid, remark, tag_count, sync_sig)"
+                 " VALUES (3, 'wm1', 'u1', '备注', 1, 42), (5, 'wm2', 'u1', '', 0, NULL)")
+    conn.commit()
+    rows = [conn.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+            for table in ("customer", "relation")]
+    conn.close()
+    with Cache(path) as cache:
+        connection = cache.connection()
+        assert [connection.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+                for table in ("customer", "relation")] == rows
+        with pytest.raises(sqlite3.IntegrityError), cache.write() as tx:
+            tx.execute("INSERT INTO customer (external_userid) VALUES ('wm1')")
+        with pytest.raises(sqlite3.IntegrityError), cache.write() as tx:
+            tx.execute("INSERT INTO relation (external_userid, userid) VALUES ('wm2', 'u1')")
+        with cache.write() as tx:
+            tx.execute("INSERT INTO customer (external_userid, name) VALUES ('wm1', '张三丰')"
+                       " ON CONFLICT(external_userid) DO UPDATE SET name = excluded.name")
+            tx.execute("UPDATE relation_search SET folded = 'x'")
+            tx.execute("DELETE FROM relation WHERE id = 5")
+        assert cache.scalar("SELECT name FROM customer WHERE external_userid = 'wm1'") == "张三丰"
+        assert connection.execute("SELECT relation_id, folded FROM relation_search").fetchall() \
+            == [(3, "x")]
+        with Cache(tmp_path / "new.sqlite") as fresh:
+            schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+            assert connection.execute(schema).fetchall() == \
+                fresh.connection().execute(schema).fetchall()
+
+
 def test_a_cache_from_a_newer_tagdesk_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     cache_at_version(path, SCHEMA_VERSION).close()
