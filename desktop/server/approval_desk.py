@@ -210,11 +210,7 @@ class ApprovalDesk:
                         "the tag no longer exists (perhaps deleted in the admin console);"
                         " the request is closed")
         with self._connection() as conn, conn.transaction():
-            locked = approvals.get(conn, approval_id, lock=True)
-            if locked is None or locked.status != "pending":
-                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
-                                        f"request #{approval_id} was already decided")
-            approvals.close(conn, approval_id, "approved", caller.userid)
+            _close_pending(conn, approval_id, "approved", caller.userid)
         try:
             answer = (adoption_requests.carry_out(self._relay_write, self._transport, caller,
                                                   found.body, approval_id)
@@ -266,11 +262,7 @@ class ApprovalDesk:
             self._fault(caller, f"#{approval_id}", f"申请 #{approval_id} {zh}，不能再撤回",
                         f"request #{approval_id} {en}; it can no longer be withdrawn")
         with self._connection() as conn, conn.transaction():
-            locked = approvals.get(conn, approval_id, lock=True)
-            if locked is None or locked.status != "pending":
-                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
-                                        f"request #{approval_id} was already decided")
-            approvals.close(conn, approval_id, "withdrawn", caller.userid)
+            _close_pending(conn, approval_id, "withdrawn", caller.userid)
             journal(conn, caller.userid, "approval_withdrawn",
                     both(f"#{approval_id} 申请人撤回了申请", f"#{approval_id} withdrawn by its"
                          " requester"), tag_id=",".join(found.target_ids), tag_name=found.target)
@@ -306,11 +298,7 @@ class ApprovalDesk:
             self._fault(caller, f"#{approval_id}", "驳回申请需要写明理由",
                         "rejecting a request needs a reason")
         with self._connection() as conn, conn.transaction():
-            locked = approvals.get(conn, approval_id, lock=True)
-            if locked is None or locked.status != "pending":
-                raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
-                                        f"request #{approval_id} was already decided")
-            approvals.close(conn, approval_id, "rejected", caller.userid, reason)
+            _close_pending(conn, approval_id, "rejected", caller.userid, reason)
             journal(conn, caller.userid, "approval_rejected",
                     both(f"#{approval_id} 申请人 {found.requester}：{reason}",
                          f"#{approval_id} requested by {found.requester}: {reason}"), tag_id=",".join(found.target_ids), tag_name=found.target)
@@ -408,12 +396,10 @@ class ApprovalDesk:
         """Close a request that cannot be carried out (`claimed`: this approval already
         marked it approved); journaled; refused (never returns)."""
         with self._connection() as conn, conn.transaction():
-            if not claimed:
-                locked = approvals.get(conn, found.id, lock=True)
-                if locked is None or locked.status != "pending":
-                    raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{found.id} 已经处理过",
-                                            f"request #{found.id} was already decided")
-            approvals.close(conn, found.id, status, caller.userid, en)
+            if claimed:
+                approvals.close(conn, found.id, status, caller.userid, en)
+            else:
+                _close_pending(conn, found.id, status, caller.userid, en)
             journal(conn, caller.userid, f"approval_{status}",
                     both(f"#{found.id} {zh}", f"#{found.id} {en}"),
                     tag_id=",".join(found.target_ids), tag_name=found.target)
@@ -451,3 +437,14 @@ def build_governance(connection: ConnectionFactory, transport: WeComTransport, r
                 relay.tag_rule_groups, send)
     relay.gate = gate.check
     return ApprovalDesk(connection, transport, gate, relay.write, send)
+
+
+def _close_pending(conn: approvals.Conn, approval_id: int, status: str, by: str,
+                   reason: str = "") -> None:
+    """Close a request that is still pending, its row locked first: one decided meanwhile (by
+    another administrator, its requester, the expiry) is refused, not closed twice."""
+    locked = approvals.get(conn, approval_id, lock=True)
+    if locked is None or locked.status != "pending":
+        raise GovernanceRefused(TEAM_APPROVAL_REFUSED, f"申请 #{approval_id} 已经处理过",
+                                f"request #{approval_id} was already decided")
+    approvals.close(conn, approval_id, status, by, reason)
