@@ -89,19 +89,12 @@ class StatusBar(QStatusBar):
         self.counts.setObjectName("statusCounts")
         self.addWidget(self.profile)
         self.addWidget(self.last_sync)
-        self.addPermanentWidget(self.secret_button)
-        self.addPermanentWidget(self.retry_button)
-        self.addPermanentWidget(self.team_down)
-        self.addPermanentWidget(self.rate_limit)
-        self.addPermanentWidget(self.resume_state)
-        self.addPermanentWidget(self.progress_text)
-        self.addPermanentWidget(self.progress)
-        self.addPermanentWidget(self.cancel_button)
-        self.addPermanentWidget(self.scope)
-        self.addPermanentWidget(self.counts)
         self._permanent: tuple[QWidget, ...] = (
-            self.secret_button, self.retry_button, self.team_down, self.rate_limit, self.resume_state,
-            self.progress_text, self.progress, self.cancel_button, self.scope, self.counts)
+            self.secret_button, self.retry_button, self.team_down, self.rate_limit,
+            self.resume_state, self.progress_text, self.progress, self.cancel_button, self.scope,
+            self.counts)
+        for widget in self._permanent:
+            self.addPermanentWidget(widget)
         self._said = self._shown_as = ""
         self.messageChanged.connect(self._message_gone)
         self._shown: dict[str, tuple[Any, ...]] = {}
