@@ -89,9 +89,14 @@ def pack_example(example: Example, pack_of: Mapping[str, str]) -> Example:
                    labels if example.labels else frozenset([NO_INTENT]), example.group)
 
 
+def _words_only(names: Sequence[str]) -> list[str]:
+    """A message's features without the rules' findings: its words, as the base model reads
+    its rule-blind copies."""
+    return [n for n in names if not n.startswith(_RULES_FINDINGS)]
+
+
 def _without_rules(example: Example) -> Example:
-    return Example([n for n in example.names if not n.startswith(_RULES_FINDINGS)], {},
-                   example.labels, example.group)
+    return Example(_words_only(example.names), {}, example.labels, example.group)
 
 
 def train_base(examples: Sequence[Example], pack_of: Mapping[str, str],
@@ -134,7 +139,7 @@ def text_doubts(base: Learner, names: Sequence[str], tags: Sequence[str],
     """Those of `tags` (each with a pack in `pack_of`) whose pack the base model, reading the
     message's words alone (`names` without the rules' findings), gives less than
     QUESTION_CUE_DOUBT."""
-    words = pack_names([n for n in names if not n.startswith(_RULES_FINDINGS)], pack_of)
+    words = pack_names(_words_only(names), pack_of)
     by_pack = {p.tag: p.probability for p in base.predict(words, {}, floor=0.0, top=0)}
     return {tag for tag in tags if by_pack.get(pack_of[tag], 1.0) < QUESTION_CUE_DOUBT}
 
