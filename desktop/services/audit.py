@@ -31,7 +31,6 @@ from desktop.store.journal_query import (
     JournalFilter,
     JournalRow,
     applied_changes,
-    department_members,
 )
 
 if TYPE_CHECKING:
@@ -555,7 +554,7 @@ def tag_groups(cache: Cache) -> list[tuple[str, str]]:
 def changes_per_day(cache: Cache, since: float, until: float,
                     owners: Sequence[str] | None = None) -> DaySeries:
     """Journal rows per local day and source; with `owners`, only those on their relations
-    (a department's members': `department_owners`)."""
+    (a department's members': `journal_query.department_members`)."""
     if owners is not None and not owners:
         return day_series(since, until, [])
     rows = cache.connection().execute(
@@ -601,12 +600,6 @@ def changes_per_operator(
 def _owned(owners: Sequence[str] | None, table: str = "") -> str:
     """The SQL that keeps the rows on `owners`' relations (nothing when None)."""
     return f" AND {table}userid IN ({placeholders(owners)})" if owners else ""
-
-
-def department_owners(cache: Cache, department_id: int) -> list[str]:
-    """The members of a department and of its sub-departments: whose relations' journal rows
-    are the department's (as the audit log's department filter takes them)."""
-    return department_members(cache, department_id)
 
 
 def managed_departments(cache: Cache, userid: str,

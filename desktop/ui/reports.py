@@ -46,6 +46,7 @@ from desktop.services import audit
 from desktop.services.changes import ChangeSet
 from desktop.services.customer_scope import cache_scope
 from desktop.services.governance import TeamRules
+from desktop.store.journal_query import department_members
 from desktop.ui.audit_model import LABELS
 from desktop.ui.batch_progress import message_for
 from desktop.ui.context import AppContext
@@ -238,7 +239,7 @@ class ReportsWindow(QWidget):
         department = self.department.currentData()
 
         def owners() -> list[str] | None:
-            return None if department is None else audit.department_owners(cache, department)
+            return None if department is None else department_members(cache, department)
 
         self._run("days", lambda: journal.changes_per_day(since, until, owners()),
                   self._draw_days)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.services import audit
 from desktop.services.changes import ChangeSet
+from desktop.store.journal_query import department_members
 from desktop.ui.i18n import ENGLISH, Translations
 from desktop.ui.reports import ReportsWindow, _bar_chart
 
@@ -196,7 +197,7 @@ def test_a_head_sees_the_changes_of_the_departments_they_manage(
 
     cache = context.cache
     departments = dict(cache.connection().execute("SELECT name, id FROM department"))
-    marketing = audit.department_owners(cache, departments["市场部"])
+    marketing = department_members(cache, departments["市场部"])
 
     def relations(inside: bool) -> list[int]:
         return [r for (r,) in cache.connection().execute(
@@ -221,7 +222,7 @@ def test_a_head_sees_the_changes_of_the_departments_they_manage(
             " GROUP BY operator", owners or []).fetchall()
         return dict(rows), [(str(o), int(n)) for o, n in people]
 
-    expected = {name: counted(audit.department_owners(cache, departments[name]))
+    expected = {name: counted(department_members(cache, departments[name]))
                 for name in ("市场部", "运营部")}
     expected["Whole corp"] = counted(None)
     assert 0 < sum(expected["市场部"][0].values()) < sum(expected["Whole corp"][0].values())
